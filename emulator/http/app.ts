@@ -1,0 +1,66 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import { MAX_BODY_BYTES } from "../../model/limits";
+import type { EmulatorCore } from "../core";
+import { type Authorizer, allowEveryone } from "./authorization";
+import { deletedManagedHsmRoutes } from "./control-plane/deleted-managed-hsms";
+import { managedHsmRoutes } from "./control-plane/managed-hsms";
+import { keyRoutes } from "./data-plane/keys";
+import { handleError, sendError } from "./errors";
+import { managementRoutes } from "./management/routes";
+import { checkApiVersion, registerRoutes, routeConfig } from "./routing";
+import { type EmulatorUrls, routeByHost } from "./urls";
+
+export interface AppOptions {
+  urls: EmulatorUrls;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  version: string;
+  authorizer?: Authorizer;
+}
+
+/** The emulator's one HTTP server: control plane, every HSM's data plane (by Host header), and /_emulator. */
+export function buildApp(core: EmulatorCore, options: AppOptions): FastifyInstance {
+  const { urls } = options;
+  const authorizer = options.authorizer ?? allowEveryone;
+  const app = Fastify({
+    // Request logs are at info level, so the default (warn) is quiet; logs go to stderr, stdout is the banner's.
+    logger: { level: options.logLevel, redact: ["req.headers.authorization"], stream: process.stderr },
+    bodyLimit: MAX_BODY_BYTES,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    rewriteUrl: (req) => routeByHost(req.headers.host, req.url ?? "/", urls.hsmHostSuffix),
+  });
+
+  // Azure's clients send `Content-Type: application/json` with an empty body on some POSTs (recover, rotate).
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    const text = typeof body === "string" ? body : body.toString("utf8");
+    if (text.trim() === "") return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      const error = new Error(`${(err as Error).message}`) as Error & { code: string; statusCode: number };
+      error.code = "FST_ERR_CTP_INVALID_JSON_BODY";
+      error.statusCode = 400;
+      done(error, undefined);
+    }
+  });
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, 404, "NotFound", `No API at ${request.method} ${request.originalUrl ?? request.url} in this emulator.`),
+  );
+
+  app.addHook("preHandler", async (request) => {
+    if (options.logLevel === "debug" && request.body !== undefined) request.log.debug({ body: request.body }, "request body");
+    checkApiVersion(request);
+    const route = routeConfig(request);
+    if (route) await authorizer.authorize(request, route);
+  });
+
+  registerRoutes(app, [
+    ...managementRoutes(core, options.version),
+    ...managedHsmRoutes(core.hsms, urls),
+    ...deletedManagedHsmRoutes(core.hsms, urls),
+    ...keyRoutes(core.keys, urls),
+  ]);
+  return app;
+}

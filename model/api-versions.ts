@@ -1,0 +1,26 @@
+/**
+ * The api-versions the emulator answers to. A request with any other version is refused the way Azure
+ * refuses it, so a client pinned to an unknown version finds out locally, not in production.
+ */
+export const CONTROL_PLANE_API_VERSIONS = [
+  "2021-10-01",
+  "2022-07-01",
+  "2023-02-01",
+  "2023-07-01",
+  "2024-11-01",
+  "2025-05-01",
+  "2026-02-01",
+] as const;
+
+export const DATA_PLANE_API_VERSIONS = ["7.2", "7.3", "7.4", "7.5", "7.6"] as const;
+
+/** What the project's own clients send. */
+export const DEFAULT_CONTROL_PLANE_API_VERSION = "2024-11-01";
+export const DEFAULT_DATA_PLANE_API_VERSION = "7.5";
+
+export type Plane = "control" | "data";
+
+export function isKnownApiVersion(plane: Plane, version: string): boolean {
+  const known: readonly string[] = plane === "control" ? CONTROL_PLANE_API_VERSIONS : DATA_PLANE_API_VERSIONS;
+  return known.includes(version);
+}
