@@ -117,7 +117,9 @@ export function updateVersion(state: KeyState, version: string | undefined, patc
 
 export function deleteKey(holder: KeyState | undefined, name: string, hsm: HsmProtection, now: number): KeyState {
   const live = requireActive(holder, name);
-  return { ...live, lifecycle: softDelete(now, hsm.softDeleteRetentionInDays) };
+  // The data plane reports dates in whole seconds, so a key's deletion is recorded at one.
+  const deletedAt = Math.floor(now / 1000) * 1000;
+  return { ...live, lifecycle: softDelete(deletedAt, hsm.softDeleteRetentionInDays) };
 }
 
 export function recoverKey(holder: KeyState | undefined, name: string): KeyState {

@@ -25,12 +25,17 @@ export function buildApp(core: EmulatorCore, options: AppOptions): FastifyInstan
     // Request logs are at info level, so the default (warn) is quiet; logs go to stderr, stdout is the banner's.
     logger: { level: options.logLevel, redact: ["req.headers.authorization"], stream: process.stderr },
     bodyLimit: MAX_BODY_BYTES,
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 1024 },
+    // Malformed URLs and over-long path segments are refused before routing; answer them in Azure's shape too.
+    frameworkErrors: (error, request, reply) =>
+      sendError(request, reply, 400, request.url.startsWith("/_hsm/") ? "BadParameter" : "BadRequest", `The request URL is invalid: ${error.message}`),
     rewriteUrl: (req) => routeByHost(req.headers.host, req.url ?? "/", urls.hsmHostSuffix),
   });
 
   // Azure's clients send `Content-Type: application/json` with an empty body on some POSTs (recover, rotate).
   app.removeContentTypeParser("application/json");
+  // Azure's APIs take JSON only; other media types get 415.
+  app.removeContentTypeParser("text/plain");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
     const text = typeof body === "string" ? body : body.toString("utf8");
     if (text.trim() === "") return done(null, undefined);

@@ -32,9 +32,12 @@ export function readPage(request: FastifyRequest, sizeParam: "$top" | "maxresult
 /** The absolute URL of the next page, on the host the client used. */
 export function nextLink(request: FastifyRequest, page: Page, more: boolean, sizeParam: "$top" | "maxresults"): string | undefined {
   if (!more) return undefined;
-  const original = request.originalUrl ?? request.url;
-  const url = new URL(original, `${request.protocol}://${request.headers.host ?? "localhost"}`);
-  url.searchParams.set(sizeParam, String(page.top));
-  url.searchParams.set("$skiptoken", String(page.skip + page.top));
-  return url.toString();
+  const original = new URL(request.originalUrl ?? request.url, `${request.protocol}://${request.headers.host ?? "localhost"}`);
+  // Written by hand rather than with URLSearchParams, which would encode `$` as %24 where Azure does not.
+  const kept = original.search
+    .slice(1)
+    .split("&")
+    .filter((pair) => pair !== "" && !/^(\$top|maxresults|\$skiptoken|%24top|%24skiptoken)=/i.test(pair));
+  const query = [...kept, `${sizeParam}=${page.top}`, `$skiptoken=${page.skip + page.top}`].join("&");
+  return `${original.origin}${original.pathname}?${query}`;
 }

@@ -1,0 +1,42 @@
+import http from "node:http";
+import { loopbackLookup } from "../../provider/http/loopback";
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  body: T;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Raw bytes to send instead of JSON. */
+  raw?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+/** A bare HTTP client for tests: no retries, no parsing beyond JSON, `*.localhost` reached on loopback. */
+export function request<T = any>(method: string, url: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
+  const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const headers: Record<string, string> = { ...(payload !== undefined && options.raw === undefined ? { "content-type": "application/json" } : {}), ...options.headers };
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, lookup: loopbackLookup, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let body: unknown = undefined;
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          body = text;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: body as T });
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
