@@ -15,7 +15,16 @@ export const EmulatorConfig = z.object({
     .refine((s) => !HSM_NAME_PATTERN.test(s), "must contain a dot"),
   debug: z.boolean(),
   sweepIntervalMs: z.number().int().min(10),
-});
+  /** `token`: bearer tokens and Azure's roles; `none`: no checks at all (unsafe, for quick local use). */
+  auth: z.enum(["token", "none"], { message: "must be token or none" }),
+  /** Serve HTTPS with the emulator's own CA (or `cert`/`key`); false serves plain HTTP. */
+  tls: z.boolean(),
+  cert: z.string().min(1).optional(),
+  key: z.string().min(1).optional(),
+  principalsFile: z.string().min(1).optional(),
+  tokenLifetimeSeconds: z.number().int().min(1, "must be at least 1 second"),
+}).refine((c) => (c.cert === undefined) === (c.key === undefined), { message: "cert and key go together: give both or neither", path: ["cert"] })
+  .refine((c) => c.tls || (c.cert === undefined && c.key === undefined), { message: "cert and key need TLS; drop --no-tls", path: ["cert"] });
 export type EmulatorConfig = z.infer<typeof EmulatorConfig>;
 
 export const DEFAULT_CONFIG: EmulatorConfig = {
@@ -27,4 +36,7 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
   hsmHostSuffix: "managedhsm.localhost",
   debug: false,
   sweepIntervalMs: 1000,
+  auth: "token",
+  tls: true,
+  tokenLifetimeSeconds: 3600,
 };

@@ -1,5 +1,6 @@
 import { type HsmUsage, summarizeUsage } from "./domain/usage";
 import { Store } from "./persistence/store";
+import { AccessService } from "./services/access-service";
 import { Clock } from "./services/clock";
 import { HsmService } from "./services/hsm-service";
 import { KeyService } from "./services/key-service";
@@ -17,12 +18,14 @@ export class EmulatorCore {
   readonly sweeper: Sweeper;
   readonly hsms: HsmService;
   readonly keys: KeyService;
+  readonly access: AccessService;
 
   constructor(readonly store: Store, options: CoreOptions) {
     this.clock = new Clock(store.meta);
     this.sweeper = new Sweeper(store);
     this.hsms = new HsmService(store, this.clock, this.sweeper, options.provisioningDelayMs);
-    this.keys = new KeyService(store, this.clock, this.sweeper);
+    this.keys = new KeyService(store, this.hsms);
+    this.access = new AccessService(store, this.clock);
   }
 
   static open(options: CoreOptions): EmulatorCore {

@@ -1,7 +1,12 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { MAX_BODY_BYTES } from "../../model/limits";
 import type { EmulatorCore } from "../core";
-import { type Authorizer, allowEveryone } from "./authorization";
+import type { Authorizer } from "./authorization";
+import type { Directory } from "../identity/principals";
+import type { TokenIssuer } from "../identity/tokens";
+import { controlRoleAssignmentRoutes } from "./control-plane/role-assignments";
+import { dataRoleAssignmentRoutes } from "./data-plane/role-assignments";
+import { identityRoutes } from "./identity/routes";
 import { deletedManagedHsmRoutes } from "./control-plane/deleted-managed-hsms";
 import { managedHsmRoutes } from "./control-plane/managed-hsms";
 import { keyRoutes } from "./data-plane/keys";
@@ -14,18 +19,23 @@ export interface AppOptions {
   urls: EmulatorUrls;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   version: string;
-  authorizer?: Authorizer;
+  authorizer: Authorizer;
+  directory: Directory;
+  tokens: TokenIssuer;
+  https?: { key: string; cert: string };
 }
 
 /** The emulator's one HTTP server: control plane, every HSM's data plane (by Host header), and /_emulator. */
 export function buildApp(core: EmulatorCore, options: AppOptions): FastifyInstance {
   const { urls } = options;
-  const authorizer = options.authorizer ?? allowEveryone;
+  const { authorizer } = options;
   const app = Fastify({
     // Request logs are at info level, so the default (warn) is quiet; logs go to stderr, stdout is the banner's.
     logger: { level: options.logLevel, redact: ["req.headers.authorization"], stream: process.stderr },
     bodyLimit: MAX_BODY_BYTES,
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 1024 },
+    ...(options.https ? { https: options.https } : {}),
+    // Azure's RBAC clients write the root scope as `//providers/...`.
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1024 },
     // Malformed URLs and over-long path segments are refused before routing; answer them in Azure's shape too.
     frameworkErrors: (error, request, reply) =>
       sendError(request, reply, 400, request.url.startsWith("/_hsm/") ? "BadParameter" : "BadRequest", `The request URL is invalid: ${error.message}`),
@@ -49,16 +59,24 @@ export function buildApp(core: EmulatorCore, options: AppOptions): FastifyInstan
     }
   });
 
+  // The token endpoint takes a form, as Azure AD's does.
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(typeof body === "string" ? body : body.toString("utf8"))));
+  });
+
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
     sendError(request, reply, 404, "NotFound", `No API at ${request.method} ${request.originalUrl ?? request.url} in this emulator.`),
   );
 
+  // Who is calling is decided before the body is even read: nothing runs for a caller who may not.
+  app.addHook("onRequest", async (request) => {
+    const route = routeConfig(request);
+    if (route) await authorizer.authorize(request, route);
+  });
   app.addHook("preHandler", async (request) => {
     if (options.logLevel === "debug" && request.body !== undefined) request.log.debug({ body: request.body }, "request body");
     checkApiVersion(request);
-    const route = routeConfig(request);
-    if (route) await authorizer.authorize(request, route);
   });
 
   registerRoutes(app, [
@@ -66,6 +84,9 @@ export function buildApp(core: EmulatorCore, options: AppOptions): FastifyInstan
     ...managedHsmRoutes(core.hsms, urls),
     ...deletedManagedHsmRoutes(core.hsms, urls),
     ...keyRoutes(core.keys, urls),
+    ...controlRoleAssignmentRoutes(core.access),
+    ...dataRoleAssignmentRoutes(core.access, core.hsms),
+    ...identityRoutes(options.directory, options.tokens, urls),
   ]);
   return app;
 }

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ArmErrorBody, DataPlaneErrorBody } from "../../model/errors";
 import { DomainError, type DomainErrorKind } from "../domain/errors";
+import { AccessDenied, sendAccessDenied } from "./authorization";
 import { planeOf } from "./routing";
 
 const STATUS: Record<DomainErrorKind, number> = { BadRequest: 400, NotFound: 404, Conflict: 409, Forbidden: 403 };
@@ -29,6 +30,9 @@ interface FrameworkError extends Error {
 
 /** Turns every failure into Azure's error shape; nothing a client sends can produce a bare 500. */
 export function handleError(error: FrameworkError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof AccessDenied) {
+    return sendAccessDenied(request, reply, error, (status, code, message, inner) => sendError(request, reply, status, code, message, inner));
+  }
   if (error instanceof DomainError) {
     return sendError(request, reply, STATUS[error.kind], error.code, error.message, error.innerCode);
   }

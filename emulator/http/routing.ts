@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from "fastify";
-import { CONTROL_PLANE_API_VERSIONS, DATA_PLANE_API_VERSIONS, type Plane, isKnownApiVersion } from "../../model/api-versions";
+import { CONTROL_PLANE_API_VERSIONS, DATA_PLANE_API_VERSIONS, type Plane } from "../../model/api-versions";
 import { badRequest } from "../domain/errors";
 import { DATA_PLANE_PREFIX } from "./urls";
 import { sendError } from "./errors";
@@ -13,6 +13,14 @@ export interface RouteConfig {
   plane: Plane | "management";
   /** Azure RBAC action (control plane) or data action (data plane) this route needs. */
   action?: string;
+  /** Served without a token: readiness and the token endpoint itself. */
+  public?: boolean;
+  /** Only for principals marked as emulator administrators. */
+  adminOnly?: boolean;
+  /** The scope the action applies to; by default the request's path (right for ARM). */
+  scope?: (request: FastifyRequest) => string;
+  /** api-versions of a resource provider other than Microsoft.KeyVault (Microsoft.Authorization). */
+  apiVersions?: readonly string[];
 }
 
 export type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> | unknown;
@@ -65,21 +73,21 @@ export function checkApiVersion(request: FastifyRequest): void {
   const config = routeConfig(request);
   if (!config || config.plane === "management") return;
   const version = query(request, "api-version");
-  const known = config.plane === "control" ? CONTROL_PLANE_API_VERSIONS : DATA_PLANE_API_VERSIONS;
+  const known = config.apiVersions ?? (config.plane === "control" ? CONTROL_PLANE_API_VERSIONS : DATA_PLANE_API_VERSIONS);
   if (config.plane === "control") {
     if (version === undefined) {
       throw badRequest("The api-version query parameter (?api-version=) is required for all requests.", "MissingApiVersionParameter");
     }
-    if (!isKnownApiVersion("control", version)) {
+    if (!known.includes(version)) {
       throw badRequest(
-        `The resource type 'managedHSMs' could not be found for api-version '${version}'. The supported api-versions are '${known.join(", ")}'.`,
+        `The resource type could not be found for api-version '${version}'. The supported api-versions are '${known.join(", ")}'.`,
         "InvalidApiVersionParameter",
       );
     }
     return;
   }
   if (version === undefined) throw badRequest("The api-version query parameter is required; use one of " + known.join(", ") + ".", "BadParameter");
-  if (!isKnownApiVersion("data", version)) {
+  if (!known.includes(version)) {
     throw badRequest(`The specified version (${version}) is not recognized. The supported versions are ${known.join(", ")}.`, "BadParameter");
   }
 }

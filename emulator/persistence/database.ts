@@ -34,6 +34,17 @@ const MIGRATIONS: readonly string[] = [
   CREATE TABLE operations (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
   CREATE TABLE usage_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, at INTEGER NOT NULL, doc TEXT NOT NULL);
   `,
+  `
+  CREATE TABLE role_assignments (
+    plane TEXT NOT NULL CHECK (plane IN ('control', 'data')),
+    hsm_name TEXT NOT NULL COLLATE NOCASE,
+    name TEXT NOT NULL COLLATE NOCASE,
+    principal_id TEXT NOT NULL COLLATE NOCASE,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (plane, hsm_name, name)
+  );
+  CREATE INDEX role_assignments_by_principal ON role_assignments (plane, hsm_name, principal_id);
+  `,
 ];
 
 export interface OpenOptions {

@@ -3,6 +3,7 @@ import { HsmStore } from "./hsm-store";
 import { KeyStore } from "./key-store";
 import { MetaStore } from "./meta-store";
 import { OperationStore } from "./operation-store";
+import { RoleAssignmentStore } from "./role-assignment-store";
 import { UsageStore } from "./usage-store";
 
 /** Every table of the emulator behind one handle, with one way to make a change atomic. */
@@ -12,6 +13,7 @@ export class Store {
   readonly operations: OperationStore;
   readonly meta: MetaStore;
   readonly usage: UsageStore;
+  readonly roleAssignments: RoleAssignmentStore;
 
   private constructor(private readonly db: Sqlite) {
     this.hsms = new HsmStore(db);
@@ -19,6 +21,7 @@ export class Store {
     this.operations = new OperationStore(db);
     this.meta = new MetaStore(db);
     this.usage = new UsageStore(db);
+    this.roleAssignments = new RoleAssignmentStore(db);
   }
 
   static open(options: OpenOptions): Store {

@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { CheckNameResult, ManagedHsmPatchBody, ManagedHsmPutBody } from "../../model/managed-hsm";
 import { hsmNameProblem } from "../../model/names";
+import { initialAdministrators } from "../domain/access";
 import { notFound } from "../domain/errors";
 import {
   type CommandContext,
   type HsmAddress,
   type HsmState,
+  dataPlaneAvailable,
   deleteHsm,
   findDeleted,
   patchHsm,
@@ -68,7 +70,10 @@ export class HsmService {
     const now = this.begin();
     return this.store.transaction(() => {
       const outcome = putHsm(this.store.hsms.get(address.name), address, body, this.context(now));
-      if (outcome.kind === "created") this.sweeper.recordUsage(outcome.state, "created", now);
+      if (outcome.kind === "created") {
+        this.sweeper.recordUsage(outcome.state, "created", now);
+        for (const admin of initialAdministrators(outcome.state, now)) this.store.roleAssignments.put(admin);
+      }
       if (outcome.kind === "recovered") this.sweeper.recordUsage(outcome.state, "recovered", now);
       return { ...this.commit(outcome.state, now), kind: outcome.kind };
     });
@@ -110,11 +115,22 @@ export class HsmService {
     return { state, now };
   }
 
-  /** A live HSM by name alone, as the data plane finds it by host name. */
-  findLive(name: string): { state: HsmState | undefined; now: number } {
+  /** The HSM behind a data-plane host, brought up to date: live and provisioned, or nothing answers. */
+  openDataPlane(name: string): { hsm: HsmState; now: number } {
     const now = this.begin();
-    const state = this.store.hsms.get(name);
-    return { state: state?.lifecycle.state === "active" ? state : undefined, now };
+    return { hsm: this.requireDataPlane(name, now), now };
+  }
+
+  /** The same check without sweeping, for use inside a transaction. */
+  requireDataPlane(name: string, now: number): HsmState {
+    const hsm = this.store.hsms.get(name);
+    if (!hsm || !dataPlaneAvailable(hsm, now)) {
+      throw notFound(
+        "HsmNotFound",
+        `The managed HSM '${name}' does not exist, is still being provisioned, or is soft-deleted; its data plane can't be reached.`,
+      );
+    }
+    return hsm;
   }
 
   list(subscriptionId: string, resourceGroup: string | undefined, skip: number, top: number) {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type KeyCreateBody, type KeyOperation, type KeySpec, type KeyUpdateBody, resolveKeySpec } from "../../model/keys";
 import { KEY_OPERATIONS } from "../../model/keys";
-import { badRequest, notFound } from "../domain/errors";
+import { badRequest } from "../domain/errors";
 import {
   type KeyState,
   type KeyVersionState,
@@ -15,11 +15,10 @@ import {
   requireDeleted,
   updateVersion,
 } from "../domain/keys";
-import { dataPlaneAvailable, type HsmState } from "../domain/managed-hsm";
+import type { HsmState } from "../domain/managed-hsm";
 import type { Store } from "../persistence/store";
 import { type KeyMaterial, generateKeyMaterial, importKeyMaterial } from "../crypto/key-material";
-import type { Clock } from "./clock";
-import type { Sweeper } from "./sweeper";
+import type { HsmService } from "./hsm-service";
 
 /** A key with the HSM whose settings (retention, purge protection) decide its recovery attributes. */
 export interface KeyView {
@@ -46,26 +45,11 @@ const newVersionId = () => randomBytes(16).toString("hex");
 export class KeyService {
   constructor(
     private readonly store: Store,
-    private readonly clock: Clock,
-    private readonly sweeper: Sweeper,
+    private readonly hsms: HsmService,
   ) {}
 
-  /** The HSM behind a data-plane host: live and provisioned, or nothing answers. */
   private liveHsm(hsmName: string): { hsm: HsmState; now: number } {
-    const now = this.clock.now();
-    this.sweeper.sweep(now);
-    return { hsm: this.requireLive(hsmName, now), now };
-  }
-
-  private requireLive(hsmName: string, now: number): HsmState {
-    const hsm = this.store.hsms.get(hsmName);
-    if (!hsm || !dataPlaneAvailable(hsm, now)) {
-      throw notFound(
-        "HsmNotFound",
-        `The managed HSM '${hsmName}' does not exist, is still being provisioned, or is soft-deleted; its data plane can't be reached.`,
-      );
-    }
-    return hsm;
+    return this.hsms.openDataPlane(hsmName);
   }
 
   private newVersion(spec: KeySpec, material: KeyMaterial, request: KeyAttributesRequest, now: number): KeyVersionState {
@@ -94,7 +78,7 @@ export class KeyService {
     const { now } = this.liveHsm(hsmName);
     return this.store.transaction(() => {
       // Re-checked inside the transaction: the HSM may have gone while the material was generated.
-      const hsm = this.requireLive(hsmName, now);
+      const hsm = this.hsms.requireDataPlane(hsmName, now);
       const version = this.newVersion(spec, material, request, now);
       const key = addVersion(this.store.keys.get(hsmName, name), hsm.name, name, version);
       this.store.keys.put(key);

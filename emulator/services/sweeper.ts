@@ -34,6 +34,7 @@ export class Sweeper {
         return this.settleHsm(settled.state, now);
       case "gone":
         this.store.keys.removeAll(hsm.name);
+        this.store.roleAssignments.removeForHsm(hsm.name);
         this.store.hsms.remove(hsm.name);
         this.recordUsage(hsm, "purged", settled.at);
         return undefined;

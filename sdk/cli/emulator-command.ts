@@ -17,16 +17,50 @@ function portOption(value: string): number {
   return port;
 }
 
+function authOption(value: string): "token" | "none" {
+  if (value !== "token" && value !== "none") throw new InvalidArgumentError(`'${value}' is not an auth mode: use token or none`);
+  return value;
+}
+
+interface EmulatorOptions {
+  port: number;
+  host: string;
+  location: string;
+  inMemory: boolean;
+  provisioningDelay: number;
+  hsmHostSuffix: string;
+  debug: boolean;
+  auth: "token" | "none";
+  tls: boolean;
+  cert?: string;
+  key?: string;
+  principals?: string;
+  tokenLifetime: number;
+}
+
 function banner(running: RunningEmulator): string {
-  const { urls, config, databaseLocation } = running;
-  return [
+  const { urls, config, databaseLocation, caFile, directory } = running;
+  const lines = [
     `mhsm emulator listening on ${urls.endpoint}`,
     `  control plane (ARM):  ${urls.endpoint}/subscriptions/{subscriptionId}/...`,
     `  data plane per HSM:   ${urls.hsmUri("{name}")}`,
+    `  token endpoint:       ${urls.endpoint}/${directory.tenantId}/oauth2/v2.0/token`,
     `  storage:              ${databaseLocation ?? "in memory (nothing is kept)"}`,
     `  provisioning delay:   ${config.provisioningDelayMs} ms`,
     `  health:               ${urls.endpoint}/_emulator/health`,
-  ].join("\n");
+  ];
+  if (caFile) lines.push(`  CA certificate:       ${caFile}  (trust it: MHSM_CA_CERT=${caFile})`);
+  else if (config.tls) lines.push(`  TLS certificate:      ${config.cert} (yours)`);
+  else lines.push("  TLS:                  off (--no-tls): plain HTTP, for tests and proxies only");
+  if (config.auth === "none") {
+    lines.push("  auth:                 NONE (--auth none): no tokens, no role checks; every request acts as the default identity. Unsafe.");
+  } else if (config.principalsFile) {
+    lines.push(`  principals:           ${directory.principals.length} from ${config.principalsFile} (tenant ${directory.tenantId})`);
+  } else {
+    const p = directory.principals[0]!;
+    lines.push(`  credentials:          tenant ${directory.tenantId}, client id ${p.clientId}, client secret ${p.clientSecret}, object id ${p.objectId}`);
+  }
+  return lines.join("\n");
 }
 
 export function emulatorCommand(): Command {
@@ -39,8 +73,14 @@ export function emulatorCommand(): Command {
     .option("--in-memory", "keep nothing on disk (state is lost when the emulator stops)", false)
     .option("--provisioning-delay <duration>", "how long long-running operations take, e.g. 0, 500ms, 2s", durationOption, d.provisioningDelayMs)
     .option("--hsm-host-suffix <suffix>", "DNS suffix of data-plane hosts: {name}.<suffix>", d.hsmHostSuffix)
+    .option("--auth <mode>", "token: bearer tokens and Azure's roles; none: no checks at all (unsafe)", authOption, d.auth)
+    .option("--no-tls", "serve plain HTTP (for tests and proxies)")
+    .option("--cert <file>", "your own TLS certificate (PEM); with --key")
+    .option("--key <file>", "the private key of --cert (PEM)")
+    .option("--principals <file>", "JSON file of the principals that may call the emulator (default: the built-in identity)")
+    .option("--token-lifetime <duration>", "how long issued access tokens stay valid", durationOption, d.tokenLifetimeSeconds * 1000)
     .option("--debug", "log every request with its body to stderr", false)
-    .action(async (opts: { port: number; host: string; location: string; inMemory: boolean; provisioningDelay: number; hsmHostSuffix: string; debug: boolean }) => {
+    .action(async (opts: EmulatorOptions) => {
       const config: EmulatorConfig = {
         ...d,
         port: opts.port,
@@ -50,6 +90,12 @@ export function emulatorCommand(): Command {
         provisioningDelayMs: opts.provisioningDelay,
         hsmHostSuffix: opts.hsmHostSuffix,
         debug: opts.debug,
+        auth: opts.auth,
+        tls: opts.tls,
+        ...(opts.cert !== undefined ? { cert: opts.cert } : {}),
+        ...(opts.key !== undefined ? { key: opts.key } : {}),
+        ...(opts.principals !== undefined ? { principalsFile: opts.principals } : {}),
+        tokenLifetimeSeconds: Math.max(1, Math.round(opts.tokenLifetime / 1000)),
       };
       const running = await startEmulator(config);
       process.stdout.write(`${banner(running)}\n`);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { EmulatorProcess } from "./emulator-process";
-import { type HttpResponse, request } from "./http";
+import { type HttpResponse, type RequestOptions, request } from "./http";
 
 export const ARM_API = "api-version=2024-11-01";
 export const DATA_API = "api-version=7.5";
@@ -18,12 +18,31 @@ export function subscription(): string {
 }
 
 /** Helpers that speak the two planes' REST APIs against one emulator. */
+export interface Credentials {
+  /** Token for the control plane (and /_emulator). */
+  control?: string;
+  /** Token for the data plane. */
+  data?: string;
+}
+
 export class AzureRest {
   constructor(
     readonly emu: EmulatorProcess,
     readonly sub: string = subscription(),
     readonly rg: string = "rg-test",
+    readonly credentials: Credentials = {},
   ) {}
+
+  /** A request with the emulator's CA and the token for the URL's plane. */
+  send(method: string, url: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    const data = new URL(url).hostname.endsWith(".managedhsm.localhost");
+    const token = data ? this.credentials.data : this.credentials.control;
+    return request(method, url, { ...(this.emu.ca ? { ca: this.emu.ca } : {}), ...(token ? { token } : {}), ...options });
+  }
+
+  as(credentials: Credentials): AzureRest {
+    return new AzureRest(this.emu, this.sub, this.rg, credentials);
+  }
 
   hsmPath(name: string, rg = this.rg): string {
     return `${this.emu.endpoint}/subscriptions/${this.sub}/resourceGroups/${rg}/providers/Microsoft.KeyVault/managedHSMs/${name}?${ARM_API}`;
@@ -34,35 +53,35 @@ export class AzureRest {
   }
 
   putHsm(name: string, properties: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<HttpResponse> {
-    return request("PUT", this.hsmPath(name), { body: { location: "westeurope", properties: { tenantId: TENANT, ...properties }, ...extra } });
+    return this.send("PUT", this.hsmPath(name), { body: { location: "westeurope", properties: { tenantId: TENANT, ...properties }, ...extra } });
   }
 
   patchHsm(name: string, body: Record<string, unknown>): Promise<HttpResponse> {
-    return request("PATCH", this.hsmPath(name), { body });
+    return this.send("PATCH", this.hsmPath(name), { body });
   }
 
   getHsm(name: string): Promise<HttpResponse> {
-    return request("GET", this.hsmPath(name));
+    return this.send("GET", this.hsmPath(name));
   }
 
   deleteHsm(name: string): Promise<HttpResponse> {
-    return request("DELETE", this.hsmPath(name));
+    return this.send("DELETE", this.hsmPath(name));
   }
 
   listDeleted(): Promise<HttpResponse> {
-    return request("GET", `${this.emu.endpoint}/subscriptions/${this.sub}/providers/Microsoft.KeyVault/deletedManagedHSMs?${ARM_API}`);
+    return this.send("GET", `${this.emu.endpoint}/subscriptions/${this.sub}/providers/Microsoft.KeyVault/deletedManagedHSMs?${ARM_API}`);
   }
 
   getDeleted(name: string, location?: string): Promise<HttpResponse> {
-    return request("GET", this.deletedPath(name, location));
+    return this.send("GET", this.deletedPath(name, location));
   }
 
   purge(name: string, location?: string): Promise<HttpResponse> {
-    return request("POST", this.deletedPath(name, location, "/purge"));
+    return this.send("POST", this.deletedPath(name, location, "/purge"));
   }
 
   recover(name: string, rg = this.rg): Promise<HttpResponse> {
-    return request("PUT", this.hsmPath(name, rg), { body: { location: "westeurope", properties: { createMode: "recover" } } });
+    return this.send("PUT", this.hsmPath(name, rg), { body: { location: "westeurope", properties: { createMode: "recover" } } });
   }
 
   /** Follows a 202's Location until it answers something other than 202. */
@@ -72,7 +91,7 @@ export class AzureRest {
       const location = current.headers.location;
       if (!location) throw new Error("202 without Location");
       await new Promise((r) => setTimeout(r, 100));
-      current = await request("GET", location);
+      current = await this.send("GET", location);
     }
     return current;
   }
@@ -83,10 +102,27 @@ export class AzureRest {
   }
 
   createKey(hsm: string, name: string, body: Record<string, unknown> = { kty: "EC-HSM", crv: "P-256" }): Promise<HttpResponse> {
-    return request("POST", this.key(hsm, `/keys/${name}/create`), { body });
+    return this.send("POST", this.key(hsm, `/keys/${name}/create`), { body });
   }
 
   advanceClock(body: { advanceDays?: number; advanceSeconds?: number }): Promise<HttpResponse> {
-    return request("POST", `${this.emu.endpoint}/_emulator/clock`, { body });
+    return this.send("POST", `${this.emu.endpoint}/_emulator/clock`, { body });
   }
+}
+
+/** A token from the emulator's token endpoint, for the control plane or the data plane. */
+export async function getToken(emu: EmulatorProcess, plane: "control" | "data", clientId = "mhsm-dev", clientSecret = "mhsm-dev-secret", tenant = TENANT): Promise<string> {
+  const scope = plane === "control" ? "https://management.azure.com/.default" : "https://managedhsm.localhost/.default";
+  const form = new URLSearchParams({ grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret, scope }).toString();
+  const res = await request("POST", `${emu.endpoint}/${tenant}/oauth2/v2.0/token`, {
+    raw: form,
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    ...(emu.ca ? { ca: emu.ca } : {}),
+  });
+  if (res.status !== 200) throw new Error(`token for ${clientId}: ${res.status} ${res.text}`);
+  return res.body.access_token as string;
+}
+
+export async function credentialsFor(emu: EmulatorProcess, clientId = "mhsm-dev", clientSecret = "mhsm-dev-secret"): Promise<Credentials> {
+  return { control: await getToken(emu, "control", clientId, clientSecret), data: await getToken(emu, "data", clientId, clientSecret) };
 }

@@ -8,6 +8,8 @@ export const MHSM_BIN = path.resolve(__dirname, "../../dist/sdk/cli/mhsm.js");
 
 export interface EmulatorProcess {
   endpoint: string;
+  /** The emulator's CA (PEM) when it serves TLS. */
+  ca: string | undefined;
   port: number;
   location: string;
   child: ChildProcess;
@@ -21,6 +23,8 @@ export interface StartOptions {
   location?: string;
   inMemory?: boolean;
   provisioningDelay?: string;
+  /** TLS and tokens, as the emulator runs by default; otherwise `--no-tls --auth none` for tests of the rules. */
+  secure?: boolean;
   extraArgs?: string[];
 }
 
@@ -46,6 +50,7 @@ export async function startEmulatorProcess(options: StartOptions = {}): Promise<
     "--provisioning-delay",
     options.provisioningDelay ?? "0",
     ...(options.inMemory ? ["--in-memory"] : []),
+    ...(options.secure ? [] : ["--no-tls", "--auth", "none"]),
     ...(options.extraArgs ?? []),
   ];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -56,8 +61,9 @@ export async function startEmulatorProcess(options: StartOptions = {}): Promise<
   const endpoint = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`emulator did not start in 20 s\nstdout: ${out}\nstderr: ${err}`)), 20_000);
     const check = () => {
-      const m = /listening on (http\S+)/.exec(out);
-      if (m) {
+      const m = /listening on (https?\S+)/.exec(out);
+      // The banner is complete once its TLS line is out.
+      if (m && /\n {2}(CA certificate|TLS certificate|TLS):/.test(out)) {
         clearTimeout(timer);
         resolve(m[1]!);
       }
@@ -69,16 +75,19 @@ export async function startEmulatorProcess(options: StartOptions = {}): Promise<
     });
   });
   const port = Number(new URL(endpoint).port);
-  const health = await request("GET", `${endpoint}/_emulator/health`);
+  const caFile = /CA certificate:\s+(\S+)/.exec(out)?.[1];
+  const ca = caFile ? fs.readFileSync(caFile, "utf8") : undefined;
+  const health = await request("GET", `${endpoint}/_emulator/health`, ca ? { ca } : {});
   if (health.status !== 200) throw new Error(`health answered ${health.status}`);
   const proc: EmulatorProcess = {
     endpoint,
+    ca,
     port,
     location,
     child,
     stdout: () => out,
     stderr: () => err,
-    hsmBase: (name) => `http://${name.toLowerCase()}.managedhsm.localhost:${port}`,
+    hsmBase: (name) => `${endpoint.startsWith("https") ? "https" : "http"}://${name.toLowerCase()}.managedhsm.localhost:${port}`,
     stop: (signal = "SIGTERM") =>
       new Promise<void>((resolve) => {
         running.delete(proc);

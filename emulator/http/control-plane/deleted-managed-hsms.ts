@@ -3,6 +3,7 @@ import { CheckNameRequest } from "../../../model/managed-hsm";
 import type { HsmService } from "../../services/hsm-service";
 import { nextLink, readPage } from "../paging";
 import type { RouteSpec } from "../routing";
+import { CONTROL_ACTIONS as A } from "../../../model/roles";
 import type { EmulatorUrls } from "../urls";
 import { param, parseBody } from "../validate";
 import { accepted } from "./lro";
@@ -17,7 +18,7 @@ export function deletedManagedHsmRoutes(hsms: HsmService, urls: EmulatorUrls): R
     {
       method: "GET",
       url: `${PROVIDER}/deletedManagedHSMs`,
-      config: { plane: "control", action: "Microsoft.KeyVault/deletedManagedHsms/read" },
+      config: { plane: "control", action: A.deletedHsmList },
       handler: (request) => {
         const page = readPage(request, "$top", ARM_PAGE, "BadRequest");
         const { items, more } = hsms.listDeleted(subscriptionOf(request), page.skip, page.top);
@@ -27,7 +28,7 @@ export function deletedManagedHsmRoutes(hsms: HsmService, urls: EmulatorUrls): R
     {
       method: "GET",
       url: DELETED,
-      config: { plane: "control", action: "Microsoft.KeyVault/locations/deletedManagedHsms/read" },
+      config: { plane: "control", action: A.deletedHsmRead },
       handler: (request) => {
         const { state } = hsms.getDeleted(subscriptionOf(request), param(request.params, "location"), param(request.params, "name"));
         return presentDeletedHsm(state);
@@ -36,7 +37,7 @@ export function deletedManagedHsmRoutes(hsms: HsmService, urls: EmulatorUrls): R
     {
       method: "POST",
       url: `${DELETED}/purge`,
-      config: { plane: "control", action: "Microsoft.KeyVault/locations/deletedManagedHsms/purge/action" },
+      config: { plane: "control", action: A.deletedHsmPurge },
       handler: (request, reply) => {
         const result = hsms.purge(subscriptionOf(request), param(request.params, "location"), param(request.params, "name"));
         return accepted(request, reply, result.operation, result.now);
@@ -45,7 +46,7 @@ export function deletedManagedHsmRoutes(hsms: HsmService, urls: EmulatorUrls): R
     {
       method: "GET",
       url: `${PROVIDER}/locations/:location/managedHsmOperationResults/:operationId`,
-      config: { plane: "control", action: "Microsoft.KeyVault/locations/managedHsmOperationResults/read" },
+      config: { plane: "control", action: A.operationRead },
       handler: (request, reply) => {
         const { operation, state, now } = hsms.operation(subscriptionOf(request), param(request.params, "operationId"));
         if (now < operation.readyAt) return accepted(request, reply, operation, now, { status: "InProgress" });
@@ -57,7 +58,7 @@ export function deletedManagedHsmRoutes(hsms: HsmService, urls: EmulatorUrls): R
     {
       method: "POST",
       url: `${PROVIDER}/checkMhsmNameAvailability`,
-      config: { plane: "control", action: "Microsoft.KeyVault/checkMhsmNameAvailability/action" },
+      config: { plane: "control", action: A.checkName },
       handler: (request) => {
         subscriptionOf(request);
         return hsms.checkName(parseBody(CheckNameRequest, request.body, "control").name);

@@ -7,6 +7,7 @@ import type { HsmAddress } from "../../domain/managed-hsm";
 import type { HsmService } from "../../services/hsm-service";
 import { nextLink, readPage } from "../paging";
 import type { RouteSpec } from "../routing";
+import { CONTROL_ACTIONS as A } from "../../../model/roles";
 import type { EmulatorUrls } from "../urls";
 import { param, parseBody } from "../validate";
 import { accepted } from "./lro";
@@ -45,7 +46,7 @@ export function managedHsmRoutes(hsms: HsmService, urls: EmulatorUrls): RouteSpe
     {
       method: "PUT",
       url: HSM,
-      config: control("Microsoft.KeyVault/managedHSMs/write"),
+      config: control(A.hsmWrite),
       handler: (request, reply) => {
         const address = addressOf(request);
         const problem = hsmNameProblem(address.name);
@@ -58,7 +59,7 @@ export function managedHsmRoutes(hsms: HsmService, urls: EmulatorUrls): RouteSpe
     {
       method: "PATCH",
       url: HSM,
-      config: control("Microsoft.KeyVault/managedHSMs/write"),
+      config: control(A.hsmWrite),
       handler: (request, reply) => {
         const result = hsms.patch(addressOf(request), parseBody(ManagedHsmPatchBody, request.body, "control"));
         const body = result.state ? presentHsm(result.state, result.now, urls) : undefined;
@@ -68,7 +69,7 @@ export function managedHsmRoutes(hsms: HsmService, urls: EmulatorUrls): RouteSpe
     {
       method: "GET",
       url: HSM,
-      config: control("Microsoft.KeyVault/managedHSMs/read"),
+      config: control(A.hsmRead),
       handler: (request) => {
         const { state, now } = hsms.get(addressOf(request));
         return presentHsm(state, now, urls);
@@ -77,7 +78,7 @@ export function managedHsmRoutes(hsms: HsmService, urls: EmulatorUrls): RouteSpe
     {
       method: "DELETE",
       url: HSM,
-      config: control("Microsoft.KeyVault/managedHSMs/delete"),
+      config: control(A.hsmDelete),
       handler: (request, reply) => {
         const result = hsms.delete(addressOf(request));
         if (!result) return reply.code(204).send();
@@ -87,7 +88,7 @@ export function managedHsmRoutes(hsms: HsmService, urls: EmulatorUrls): RouteSpe
     {
       method: "GET",
       url: `${RG_PROVIDER}/managedHSMs`,
-      config: control("Microsoft.KeyVault/managedHSMs/read"),
+      config: control(A.hsmRead),
       handler: (request) => {
         const page = readPage(request, "$top", ARM_PAGE, "BadRequest");
         const { items, more, now } = hsms.list(subscriptionOf(request), resourceGroupOf(request), page.skip, page.top);
@@ -97,7 +98,7 @@ export function managedHsmRoutes(hsms: HsmService, urls: EmulatorUrls): RouteSpe
     {
       method: "GET",
       url: `${PROVIDER}/managedHSMs`,
-      config: control("Microsoft.KeyVault/managedHSMs/read"),
+      config: control(A.hsmRead),
       handler: (request) => {
         const page = readPage(request, "$top", ARM_PAGE, "BadRequest");
         const { items, more, now } = hsms.list(subscriptionOf(request), undefined, page.skip, page.top);

@@ -1,4 +1,6 @@
+import type { FastifyRequest } from "fastify";
 import { z } from "zod";
+import { DATA_ACTIONS as A } from "../../../model/roles";
 import { DATA_PLANE_PAGE } from "../../../model/limits";
 import { KeyAttributesInput, KeyCreateBody, KeyUpdateBody } from "../../../model/keys";
 import { Tags } from "../../../model/managed-hsm";
@@ -6,7 +8,7 @@ import { keyNameProblem } from "../../../model/names";
 import { badRequest } from "../../domain/errors";
 import type { KeyService, KeyView } from "../../services/key-service";
 import { nextLink, readPage } from "../paging";
-import type { RouteSpec } from "../routing";
+import type { RouteConfig, RouteSpec } from "../routing";
 import { DATA_PLANE_PREFIX, type EmulatorUrls } from "../urls";
 import { param, parseBody } from "../validate";
 import { presentDeletedKeyBundle, presentDeletedKeyItem, presentKeyBundle, presentKeyItem, presentVersionItem } from "./present";
@@ -14,7 +16,6 @@ import { presentDeletedKeyBundle, presentDeletedKeyItem, presentKeyBundle, prese
 const HSM = `${DATA_PLANE_PREFIX}/:hsm`;
 const KEYS = `${HSM}/keys`;
 const DELETED = `${HSM}/deletedkeys`;
-const ACTION = "Microsoft.KeyVault/managedHsm/keys";
 
 const KeyImportBody = z.object({
   key: z.record(z.string(), z.unknown(), { message: "must be a JSON web key object" }),
@@ -30,7 +31,10 @@ function keyName(params: unknown): string {
   return name;
 }
 
-const data = (action: string) => ({ plane: "data" as const, action: `${ACTION}/${action}` });
+/** Data-plane scopes: `/keys/{name}` for one key (deleted or not), `/keys` for lists. */
+const keyScope = (request: FastifyRequest) => `/keys/${param(request.params, "name")}`;
+const keysScope = () => "/keys";
+const data = (action: string, scope: (request: FastifyRequest) => string = keyScope): RouteConfig => ({ plane: "data", action, scope });
 
 /** Keys and deleted keys of one HSM, on that HSM's host. */
 export function keyRoutes(keys: KeyService, urls: EmulatorUrls): RouteSpec[] {
@@ -40,14 +44,14 @@ export function keyRoutes(keys: KeyService, urls: EmulatorUrls): RouteSpec[] {
     {
       method: "POST",
       url: `${KEYS}/:name/create`,
-      config: data("write/action"),
+      config: data(A.keyCreate),
       handler: async (request) =>
         bundle(await keys.create(param(request.params, "hsm"), keyName(request.params), parseBody(KeyCreateBody, request.body, "data"))),
     },
     {
       method: "PUT",
       url: `${KEYS}/:name`,
-      config: data("import/action"),
+      config: data(A.keyImport),
       handler: async (request) => {
         const body = parseBody(KeyImportBody, request.body, "data");
         return bundle(await keys.import(param(request.params, "hsm"), keyName(request.params), body.key, body));
@@ -56,32 +60,32 @@ export function keyRoutes(keys: KeyService, urls: EmulatorUrls): RouteSpec[] {
     {
       method: "POST",
       url: `${KEYS}/:name/rotate`,
-      config: data("rotate/action"),
+      config: data(A.keyRotate),
       handler: async (request) => bundle(await keys.rotate(param(request.params, "hsm"), keyName(request.params))),
     },
     {
       method: "GET",
       url: `${KEYS}/:name`,
-      config: data("read/action"),
+      config: data(A.keyRead),
       handler: (request) => bundle(keys.get(param(request.params, "hsm"), keyName(request.params))),
     },
     {
       method: "GET",
       url: `${KEYS}/:name/:version`,
-      config: data("read/action"),
+      config: data(A.keyRead),
       handler: (request) => bundle(keys.get(param(request.params, "hsm"), keyName(request.params), param(request.params, "version"))),
     },
     {
       method: "PATCH",
       url: `${KEYS}/:name`,
-      config: data("write/action"),
+      config: data(A.keyWrite),
       handler: (request) =>
         bundle(keys.update(param(request.params, "hsm"), keyName(request.params), undefined, parseBody(KeyUpdateBody, request.body, "data"))),
     },
     {
       method: "PATCH",
       url: `${KEYS}/:name/:version`,
-      config: data("write/action"),
+      config: data(A.keyWrite),
       handler: (request) =>
         bundle(
           keys.update(param(request.params, "hsm"), keyName(request.params), param(request.params, "version"), parseBody(KeyUpdateBody, request.body, "data")),
@@ -90,7 +94,7 @@ export function keyRoutes(keys: KeyService, urls: EmulatorUrls): RouteSpec[] {
     {
       method: "DELETE",
       url: `${KEYS}/:name`,
-      config: data("delete"),
+      config: data(A.keyDelete),
       handler: (request) => {
         const v = keys.delete(param(request.params, "hsm"), keyName(request.params));
         return presentDeletedKeyBundle(urls, v.hsm, v.key);
@@ -99,7 +103,7 @@ export function keyRoutes(keys: KeyService, urls: EmulatorUrls): RouteSpec[] {
     {
       method: "GET",
       url: KEYS,
-      config: data("read/action"),
+      config: data(A.keyRead, keysScope),
       handler: (request) => {
         const p = page(request);
         const { hsm, items, more } = keys.list(param(request.params, "hsm"), p.skip, p.top);
@@ -109,7 +113,7 @@ export function keyRoutes(keys: KeyService, urls: EmulatorUrls): RouteSpec[] {
     {
       method: "GET",
       url: `${KEYS}/:name/versions`,
-      config: data("read/action"),
+      config: data(A.keyRead),
       handler: (request) => {
         const p = page(request);
         const { hsm, key, items, more } = keys.listVersions(param(request.params, "hsm"), keyName(request.params), p.skip, p.top);
@@ -119,7 +123,7 @@ export function keyRoutes(keys: KeyService, urls: EmulatorUrls): RouteSpec[] {
     {
       method: "GET",
       url: DELETED,
-      config: data("deletedKeys/read/action"),
+      config: data(A.deletedKeyRead, keysScope),
       handler: (request) => {
         const p = page(request);
         const { hsm, items, more } = keys.listDeleted(param(request.params, "hsm"), p.skip, p.top);
@@ -129,7 +133,7 @@ export function keyRoutes(keys: KeyService, urls: EmulatorUrls): RouteSpec[] {
     {
       method: "GET",
       url: `${DELETED}/:name`,
-      config: data("deletedKeys/read/action"),
+      config: data(A.deletedKeyRead),
       handler: (request) => {
         const v = keys.getDeleted(param(request.params, "hsm"), keyName(request.params));
         return presentDeletedKeyBundle(urls, v.hsm, v.key);
@@ -138,13 +142,13 @@ export function keyRoutes(keys: KeyService, urls: EmulatorUrls): RouteSpec[] {
     {
       method: "POST",
       url: `${DELETED}/:name/recover`,
-      config: data("deletedKeys/recover/action"),
+      config: data(A.deletedKeyRecover),
       handler: (request) => bundle(keys.recover(param(request.params, "hsm"), keyName(request.params))),
     },
     {
       method: "DELETE",
       url: `${DELETED}/:name`,
-      config: data("deletedKeys/delete"),
+      config: data(A.deletedKeyPurge),
       handler: (request, reply) => {
         keys.purge(param(request.params, "hsm"), keyName(request.params));
         return reply.code(204).send();

@@ -19,19 +19,19 @@ export function managementRoutes(core: EmulatorCore, version: string): RouteSpec
     {
       method: "GET",
       url: "/_emulator/health",
-      config: management,
+      config: { ...management, public: true },
       handler: () => ({ status: "ok", version, now: new Date(core.clock.now()).toISOString() }),
     },
     {
       method: "GET",
       url: "/_emulator/clock",
-      config: { ...management, action: "emulator/clock/read" },
+      config: { ...management, adminOnly: true },
       handler: () => ({ now: new Date(core.clock.now()).toISOString() }),
     },
     {
       method: "POST",
       url: "/_emulator/clock",
-      config: { ...management, action: "emulator/clock/write" },
+      config: { ...management, adminOnly: true },
       handler: (request) => {
         const body = parseBody(ClockAdvanceBody, request.body, "control");
         const ms = ((body.advanceSeconds ?? 0) + (body.advanceDays ?? 0) * SECONDS_PER_DAY) * 1000;
@@ -41,7 +41,7 @@ export function managementRoutes(core: EmulatorCore, version: string): RouteSpec
     {
       method: "GET",
       url: "/_emulator/usage",
-      config: { ...management, action: "emulator/usage/read" },
+      config: management,
       handler: () => ({ value: core.usage() }),
     },
   ];
