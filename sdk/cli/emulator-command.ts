@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_CONFIG, type EmulatorConfig } from "../../emulator/config";
 import { type RunningEmulator, startEmulator } from "../../emulator/server";
 import { parseDuration } from "./duration";
@@ -71,14 +71,16 @@ export function emulatorCommand(): Command {
     .option("--host <host>", "address to listen on", d.host)
     .option("--location <dir>", "folder for the emulator's database", d.location)
     .option("--in-memory", "keep nothing on disk (state is lost when the emulator stops)", false)
-    .option("--provisioning-delay <duration>", "how long long-running operations take, e.g. 0, 500ms, 2s", durationOption, d.provisioningDelayMs)
+    .addOption(
+      new Option("--provisioning-delay <duration>", "how long long-running operations take, e.g. 0, 500ms, 2s").argParser(durationOption).default(d.provisioningDelayMs, "2s"),
+    )
     .option("--hsm-host-suffix <suffix>", "DNS suffix of data-plane hosts: {name}.<suffix>", d.hsmHostSuffix)
     .option("--auth <mode>", "token: bearer tokens and Azure's roles; none: no checks at all (unsafe)", authOption, d.auth)
     .option("--no-tls", "serve plain HTTP (for tests and proxies)")
     .option("--cert <file>", "your own TLS certificate (PEM); with --key")
     .option("--key <file>", "the private key of --cert (PEM)")
     .option("--principals <file>", "JSON file of the principals that may call the emulator (default: the built-in identity)")
-    .option("--token-lifetime <duration>", "how long issued access tokens stay valid", durationOption, d.tokenLifetimeSeconds * 1000)
+    .addOption(new Option("--token-lifetime <duration>", "how long issued access tokens stay valid").argParser(durationOption).default(d.tokenLifetimeSeconds * 1000, "1h"))
     .option("--debug", "log every request with its body to stderr", false)
     .action(async (opts: EmulatorOptions) => {
       const config: EmulatorConfig = {

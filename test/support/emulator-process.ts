@@ -25,6 +25,8 @@ export interface StartOptions {
   provisioningDelay?: string;
   /** TLS and tokens, as the emulator runs by default; otherwise `--no-tls --auth none` for tests of the rules. */
   secure?: boolean;
+  /** The CA to trust when the emulator serves a certificate of the test's own (`--cert`). */
+  ca?: string;
   extraArgs?: string[];
 }
 
@@ -76,7 +78,7 @@ export async function startEmulatorProcess(options: StartOptions = {}): Promise<
   });
   const port = Number(new URL(endpoint).port);
   const caFile = /CA certificate:\s+(\S+)/.exec(out)?.[1];
-  const ca = caFile ? fs.readFileSync(caFile, "utf8") : undefined;
+  const ca = options.ca ?? (caFile ? fs.readFileSync(caFile, "utf8") : undefined);
   const health = await request("GET", `${endpoint}/_emulator/health`, ca ? { ca } : {});
   if (health.status !== 200) throw new Error(`health answered ${health.status}`);
   const proc: EmulatorProcess = {
