@@ -125,11 +125,14 @@ export const KeyBundle = z.object({
 });
 export type KeyBundle = z.infer<typeof KeyBundle>;
 
-export const DeletedKeyBundle = KeyBundle.extend({
+/** What a soft-deleted key adds to its bundle or list entry: where to recover it from, and its dates. */
+const Deletion = {
   recoveryId: z.string(),
   deletedDate: z.number(),
   scheduledPurgeDate: z.number(),
-});
+};
+
+export const DeletedKeyBundle = KeyBundle.extend(Deletion);
 export type DeletedKeyBundle = z.infer<typeof DeletedKeyBundle>;
 
 export const KeyItem = z.object({
@@ -140,9 +143,5 @@ export const KeyItem = z.object({
 });
 export type KeyItem = z.infer<typeof KeyItem>;
 
-export const DeletedKeyItem = KeyItem.extend({
-  recoveryId: z.string(),
-  deletedDate: z.number(),
-  scheduledPurgeDate: z.number(),
-});
+export const DeletedKeyItem = KeyItem.extend(Deletion);
 export type DeletedKeyItem = z.infer<typeof DeletedKeyItem>;

@@ -39,7 +39,16 @@ const data = (action: string, scope: (request: FastifyRequest) => string = keySc
 /** Keys and deleted keys of one HSM, on that HSM's host. */
 export function keyRoutes(keys: KeyService, urls: EmulatorUrls): RouteSpec[] {
   const bundle = (v: KeyView) => presentKeyBundle(urls, v.hsm, v.key, v.version);
-  const page = (request: Parameters<typeof readPage>[0]) => readPage(request, "maxresults", DATA_PLANE_PAGE, "BadParameter");
+  /** One page of a data-plane list, in Key Vault's `{value, nextLink}` shape. */
+  const listed = <T, R extends { items: T[]; more: boolean }>(
+    request: FastifyRequest,
+    fetch: (hsm: string, skip: number, top: number) => R,
+    present: (item: T, result: R) => unknown,
+  ) => {
+    const p = readPage(request, "maxresults", DATA_PLANE_PAGE, "BadParameter");
+    const result = fetch(param(request.params, "hsm"), p.skip, p.top);
+    return { value: result.items.map((item) => present(item, result)), nextLink: nextLink(request, p, result.more, "maxresults") ?? null };
+  };
   return [
     {
       method: "POST",
@@ -104,31 +113,20 @@ export function keyRoutes(keys: KeyService, urls: EmulatorUrls): RouteSpec[] {
       method: "GET",
       url: KEYS,
       config: data(A.keyRead, keysScope),
-      handler: (request) => {
-        const p = page(request);
-        const { hsm, items, more } = keys.list(param(request.params, "hsm"), p.skip, p.top);
-        return { value: items.map((k) => presentKeyItem(urls, hsm, k)), nextLink: nextLink(request, p, more, "maxresults") ?? null };
-      },
+      handler: (request) => listed(request, (hsm, skip, top) => keys.list(hsm, skip, top), (k, r) => presentKeyItem(urls, r.hsm, k)),
     },
     {
       method: "GET",
       url: `${KEYS}/:name/versions`,
       config: data(A.keyRead),
-      handler: (request) => {
-        const p = page(request);
-        const { hsm, key, items, more } = keys.listVersions(param(request.params, "hsm"), keyName(request.params), p.skip, p.top);
-        return { value: items.map((v) => presentVersionItem(urls, hsm, key, v)), nextLink: nextLink(request, p, more, "maxresults") ?? null };
-      },
+      handler: (request) =>
+        listed(request, (hsm, skip, top) => keys.listVersions(hsm, keyName(request.params), skip, top), (v, r) => presentVersionItem(urls, r.hsm, r.key, v)),
     },
     {
       method: "GET",
       url: DELETED,
       config: data(A.deletedKeyRead, keysScope),
-      handler: (request) => {
-        const p = page(request);
-        const { hsm, items, more } = keys.listDeleted(param(request.params, "hsm"), p.skip, p.top);
-        return { value: items.map((k) => presentDeletedKeyItem(urls, hsm, k)), nextLink: nextLink(request, p, more, "maxresults") ?? null };
-      },
+      handler: (request) => listed(request, (hsm, skip, top) => keys.listDeleted(hsm, skip, top), (k, r) => presentDeletedKeyItem(urls, r.hsm, k)),
     },
     {
       method: "GET",
