@@ -40,10 +40,10 @@ const data = (action: string, scope: (request: FastifyRequest) => string = keySc
 export function keyRoutes(keys: KeyService, urls: EmulatorUrls): RouteSpec[] {
   const bundle = (v: KeyView) => presentKeyBundle(urls, v.hsm, v.key, v.version);
   /** One page of a data-plane list, in Key Vault's `{value, nextLink}` shape. */
-  const listed = <T, R extends { items: T[]; more: boolean }>(
+  const listed = <R extends { items: unknown[]; more: boolean }>(
     request: FastifyRequest,
     fetch: (hsm: string, skip: number, top: number) => R,
-    present: (item: T, result: R) => unknown,
+    present: (item: R["items"][number], result: R) => unknown,
   ) => {
     const p = readPage(request, "maxresults", DATA_PLANE_PAGE, "BadParameter");
     const result = fetch(param(request.params, "hsm"), p.skip, p.top);
