@@ -84,6 +84,23 @@ export function resolveKeySpec(
   return { spec: { kty: type, keySize: size } };
 }
 
+/** Operations a new key allows when none are given: all that its type supports. */
+export function defaultKeyOps(kty: HsmKeyType): KeyOperation[] {
+  switch (kty) {
+    case "RSA-HSM":
+      return ["encrypt", "decrypt", "sign", "verify", "wrapKey", "unwrapKey"];
+    case "EC-HSM":
+      return ["sign", "verify"];
+    case "oct-HSM":
+      return ["encrypt", "decrypt", "wrapKey", "unwrapKey"];
+  }
+}
+
+/** Whether a recovery level lets a deleted object be purged before its scheduled purge date. */
+export function isPurgeable(level: string | undefined): boolean {
+  return level !== undefined && level.endsWith("+Purgeable");
+}
+
 export const RECOVERY_LEVELS = [
   "Recoverable+Purgeable",
   "Recoverable",

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { type KeyCreateBody, type KeyOperation, type KeySpec, type KeyUpdateBody, resolveKeySpec } from "../../model/keys";
-import { KEY_OPERATIONS } from "../../model/keys";
+import { KEY_OPERATIONS, defaultKeyOps } from "../../model/keys";
 import { badRequest } from "../domain/errors";
 import {
   type KeyState,
@@ -33,12 +33,6 @@ export interface KeyAttributesRequest {
   tags?: Record<string, string> | undefined;
 }
 
-const DEFAULT_OPS: Record<KeySpec["kty"], KeyOperation[]> = {
-  "RSA-HSM": ["encrypt", "decrypt", "sign", "verify", "wrapKey", "unwrapKey"],
-  "EC-HSM": ["sign", "verify"],
-  "oct-HSM": ["encrypt", "decrypt", "wrapKey", "unwrapKey"],
-};
-
 const newVersionId = () => randomBytes(16).toString("hex");
 
 /** Data-plane use cases for one HSM's keys. */
@@ -60,7 +54,7 @@ export class KeyService {
       kty: spec.kty,
       ...(spec.keySize !== undefined ? { keySize: spec.keySize } : {}),
       ...(spec.curve !== undefined ? { curve: spec.curve } : {}),
-      keyOps: request.key_ops ?? DEFAULT_OPS[spec.kty],
+      keyOps: request.key_ops ?? defaultKeyOps(spec.kty),
       enabled: a.enabled ?? true,
       ...(a.nbf !== undefined ? { nbf: a.nbf } : {}),
       ...(a.exp !== undefined ? { exp: a.exp } : {}),
