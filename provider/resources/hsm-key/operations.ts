@@ -61,8 +61,11 @@ export async function check(ctx: ProviderContext, oldsRaw: Record<string, unknow
     try {
       facts = await keyFacts(ctx.keys(news.hsmUri), olds, news, plan.kind === "replace-same-name", plan.kind === "create" || plan.kind === "replace-new-name");
     } catch (err) {
-      const hint = err instanceof AzureApiError && err.status === 403 ? " The caller needs a data-plane role such as Managed HSM Crypto User on this HSM (an HsmRoleAssignment the key dependsOn)." : "";
-      return { inputs: news as unknown as Record<string, unknown>, failures: [{ property: "name", reason: `couldn't check the key's name in the HSM: ${(err as Error).message}.${hint}` }] };
+      // The caller's data-plane role may be created in this same update (check runs before it exists), so a
+      // refusal here skips the look-up; apply then says which role is missing if it still is.
+      if (!(err instanceof AzureApiError && err.status === 403)) {
+        return { inputs: news as unknown as Record<string, unknown>, failures: [{ property: "name", reason: `couldn't check the key's name in the HSM: ${(err as Error).message}` }] };
+      }
     }
   }
   return { inputs: news as unknown as Record<string, unknown>, failures: failures(olds, news, plan, facts, Date.now()) };
