@@ -18,6 +18,8 @@ export const ProviderConfig = z.object({
   clientSecret: z.string().min(1, "must not be empty"),
   /** PEM of the CA to trust, in addition to the system's. */
   caCert: z.string().optional(),
+  /** DNS suffix of HSM data-plane hosts; derived from the endpoint when absent. */
+  hsmHostSuffix: z.string().optional(),
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
 
@@ -33,6 +35,7 @@ export const SETTINGS = [
   { key: "clientId", env: "MHSM_CLIENT_ID" },
   { key: "clientSecret", env: "MHSM_CLIENT_SECRET" },
   { key: "caCert", env: "MHSM_CA_CERT" },
+  { key: "hsmHostSuffix", env: "MHSM_HSM_HOST_SUFFIX" },
 ] as const;
 
 /** A CA given as a file path or as PEM text. */
@@ -61,8 +64,23 @@ export function resolveConfig(stack: (key: string) => string | undefined = () =>
     clientId: value("clientId") ?? DEFAULT_IDENTITY.clientId,
     clientSecret: value("clientSecret") ?? DEFAULT_IDENTITY.clientSecret,
     ...(ca !== undefined ? { caCert: readCa(ca) } : {}),
+    ...(value("hsmHostSuffix") !== undefined ? { hsmHostSuffix: value("hsmHostSuffix") } : {}),
   };
   const parsed = ProviderConfig.safeParse(raw);
   if (!parsed.success) throw new Error(`Invalid mhsm configuration: ${describeZodError(parsed.error)} (stack config mhsm:* or MHSM_* environment variables)`);
   return parsed.data;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+
+/**
+ * An HSM's data-plane URI from its name, as the Azure CLI derives it: `https://{name}.managedhsm.azure.net/`
+ * in Azure; `{scheme}://{name}.managedhsm.localhost:{port}/` when the endpoint is an emulator on loopback.
+ */
+export function hsmUriFor(config: ProviderConfig, name: string): string {
+  const endpoint = new URL(config.endpoint);
+  const local = LOOPBACK.has(endpoint.hostname);
+  const suffix = config.hsmHostSuffix ?? (local ? "managedhsm.localhost" : "managedhsm.azure.net");
+  const port = local && endpoint.port ? `:${endpoint.port}` : "";
+  return `${local ? endpoint.protocol : "https:"}//${name.toLowerCase()}.${suffix}${port}/`;
 }

@@ -13,3 +13,4 @@ export * from "../model/names";
 export * from "../model/rules";
 export { CONTROL_PLANE_ROLES, DATA_PLANE_ROLES, CONTROL_ACTIONS, DATA_ACTIONS, DEFAULT_IDENTITY, findRole, type RoleDefinition } from "../model/roles";
 export * as wire from "./wire";
+export * from "./functions";

@@ -48,18 +48,21 @@ export class ManagedHsmApi {
     }
   }
 
-  async put(ref: HsmRef, body: ManagedHsmPutBody): Promise<ManagedHsmResource> {
-    return parse(ManagedHsmResource, (await this.client.lro("control", "PUT", this.url(ref), body)).data, "managed HSM");
+  /** With `wait: false`, returns as soon as the service has accepted the operation. */
+  async put(ref: HsmRef, body: ManagedHsmPutBody, wait = true): Promise<ManagedHsmResource> {
+    const res = wait ? await this.client.lro("control", "PUT", this.url(ref), body) : await this.client.send("control", "PUT", this.url(ref), body);
+    return parse(ManagedHsmResource, res.data, "managed HSM");
   }
 
-  async patch(ref: HsmRef, body: ManagedHsmPatchBody): Promise<ManagedHsmResource> {
-    return parse(ManagedHsmResource, (await this.client.lro("control", "PATCH", this.url(ref), body)).data, "managed HSM");
+  async patch(ref: HsmRef, body: ManagedHsmPatchBody, wait = true): Promise<ManagedHsmResource> {
+    const res = wait ? await this.client.lro("control", "PATCH", this.url(ref), body) : await this.client.send("control", "PATCH", this.url(ref), body);
+    return parse(ManagedHsmResource, res.data, "managed HSM");
   }
 
   /** Soft-deletes; false when there was nothing to delete. */
-  async delete(ref: HsmRef): Promise<boolean> {
+  async delete(ref: HsmRef, wait = true): Promise<boolean> {
     try {
-      const res = await this.client.lro("control", "DELETE", this.url(ref));
+      const res = wait ? await this.client.lro("control", "DELETE", this.url(ref)) : await this.client.send("control", "DELETE", this.url(ref));
       return res.status !== 204;
     } catch (err) {
       if (isNotFound(err)) return false;
@@ -99,13 +102,14 @@ export class ManagedHsmApi {
     return items;
   }
 
-  async purge(subscriptionId: string, location: string, name: string): Promise<void> {
-    await this.client.lro("control", "POST", this.deletedUrl(subscriptionId, location, name, "/purge"));
+  async purge(subscriptionId: string, location: string, name: string, wait = true): Promise<void> {
+    const url = this.deletedUrl(subscriptionId, location, name, "/purge");
+    await (wait ? this.client.lro("control", "POST", url) : this.client.send("control", "POST", url));
   }
 
   /** Recovers a soft-deleted HSM in place (PUT with createMode recover). */
-  async recover(ref: HsmRef, location: string): Promise<ManagedHsmResource> {
-    return this.put(ref, { location, properties: { createMode: "recover" } });
+  async recover(ref: HsmRef, location: string, wait = true): Promise<ManagedHsmResource> {
+    return this.put(ref, { location, properties: { createMode: "recover" } }, wait);
   }
 
   async checkName(subscriptionId: string, name: string): Promise<CheckNameResult> {

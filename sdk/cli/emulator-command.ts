@@ -1,7 +1,10 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_CONFIG, type EmulatorConfig } from "../../emulator/config";
 import { type RunningEmulator, startEmulator } from "../../emulator/server";
+import { advanceEmulatorClock, getEmulatorClock } from "../functions";
 import { parseDuration } from "./duration";
+import { outputOption } from "./output";
+import { type CommonOptions, action } from "./run";
 
 function durationOption(value: string): number {
   try {
@@ -63,9 +66,22 @@ function banner(running: RunningEmulator): string {
   return lines.join("\n");
 }
 
+function clockCommand(): Command {
+  return new Command("clock")
+    .description("Read the emulator's clock, or move it forward (emulator administrators only).")
+    .option("--advance <duration>", "move emulated time forward, e.g. 90d, 12h, 30s; whatever expires is purged", durationOption)
+    .addOption(outputOption())
+    .action(
+      action<CommonOptions & { advance?: number }>((o) => (o.advance !== undefined ? advanceEmulatorClock(Math.round(o.advance / 1000)) : getEmulatorClock()), {
+        columns: [["Now", (c) => c.now]],
+      }),
+    );
+}
+
 export function emulatorCommand(): Command {
   const d = DEFAULT_CONFIG;
   return new Command("emulator")
+    .addCommand(clockCommand())
     .description("Run the Managed HSM emulator in the foreground (Ctrl-C stops it).")
     .option("--port <port>", "port to listen on; 0 picks a free one", portOption, d.port)
     .option("--host <host>", "address to listen on", d.host)
