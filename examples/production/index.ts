@@ -5,7 +5,8 @@ import { HsmKey, HsmRoleAssignment, ManagedHsm } from "pulumi-managed-hsm";
 // (so a replacement never waits for the old name to free up), and keys that expire.
 const config = new pulumi.Config();
 const deployer = config.get("deployerObjectId") ?? "33333333-3333-3333-3333-333333333333";
-const keyLifetimeDays = config.getNumber("keyLifetimeDays") ?? 365;
+// A fixed date, not "now + N days", so that every preview doesn't see a new value.
+const expires = config.get("keyExpires") ?? "2027-10-01T00:00:00Z";
 
 const hsm = new ManagedHsm("prod", {
   resourceGroupName: "rg-prod-keys",
@@ -22,7 +23,6 @@ const hsm = new ManagedHsm("prod", {
 // someone else (separation of duties).
 const deployerKeys = new HsmRoleAssignment("deployer-crypto-user", { hsmUri: hsm.hsmUri, roleDefinitionName: "Managed HSM Crypto User", principalId: deployer, scope: "/keys" });
 
-const expires = new Date(Date.UTC(2027, 0, 1) + keyLifetimeDays * 86_400_000).toISOString();
 const dataKey = new HsmKey("data-encryption", { hsmUri: hsm.hsmUri, kty: "RSA-HSM", keySize: 4096, keyOps: ["wrapKey", "unwrapKey"], expires }, { dependsOn: [deployerKeys] });
 const tokens = new HsmKey("token-signing", { hsmUri: hsm.hsmUri, kty: "EC-HSM", curve: "P-384", keyOps: ["sign", "verify"], expires }, { dependsOn: [deployerKeys] });
 

@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
+import path from "node:path";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type * as PolicyModule from "../../sdk/policy";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type EmulatorProcess, startEmulatorProcess, stopAllEmulators } from "../support/emulator-process";
 import { AzureRest, credentialsFor } from "../support/azure";
@@ -132,5 +135,94 @@ describe("production example", () => {
     expect(stack.state().find((r) => r.name === "prod")!.outputs.enablePurgeProtection).toBe(true);
     const off = await stack.preview({ purgeProtection: "false" });
     expect(render(off)).toMatch(/property enablePurgeProtection value false has a problem: purge protection can't be disabled once it has been enabled/);
+  });
+});
+
+describe("policies against real programs (pulumi-managed-hsm/policy)", () => {
+  // The testing API and the policies as users get them: from the installed package.
+  let policy: typeof PolicyModule;
+  beforeAll(() => {
+    policy = require(require.resolve("pulumi-managed-hsm/policy", { paths: [repo.dir] })) as typeof PolicyModule;
+  });
+  const testProgramPolicies: typeof PolicyModule.testProgramPolicies = (...args) => policy.testProgramPolicies(...args);
+  const validateResourceInputs: typeof PolicyModule.validateResourceInputs = (...args) => policy.validateResourceInputs(...args);
+  const RESOURCE_TYPES = { managedHsm: "pulumi-nodejs:dynamic/mhsm:ManagedHsm" } as const;
+  type Violation = PolicyModule.Violation;
+  const run = async (example: string, options: Parameters<typeof testProgramPolicies>[2] = {}) => testProgramPolicies(addProgram(repo, example), policy.mhsmPolicies, options);
+  const named = (vs: Violation[]) => vs.map((v) => `${v.policy} ${v.resource ?? ""}`.trim()).sort();
+
+  function badProgram(name: string, source: string): string {
+    const dir = path.join(repo.dir, name);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "index.js"), source);
+    return path.join(dir, "index.js");
+  }
+
+  it("the production example passes every policy", async () => {
+    const { resources, violations } = await run("production");
+    expect(resources.map((r) => r.type)).toContain("pulumi-nodejs:dynamic/mhsm:ManagedHsm");
+    expect(violations).toEqual([]);
+  });
+
+  it("the basic example breaks purge protection, retention, key expiry and separation of duties", async () => {
+    const { violations } = await run("basic");
+    expect(named(violations)).toEqual([
+      "mhsm-key-expiry-required signing",
+      "mhsm-key-expiry-required wrapping",
+      "mhsm-minimum-retention payments",
+      "mhsm-purge-protection-required payments",
+      "mhsm-separation-of-duties crypto-officer",
+    ]);
+    expect(violations.find((v) => v.policy === "mhsm-minimum-retention")!.message).toMatch(/softDeleteRetentionInDays is 7; at least 90 is required/);
+    expect(violations.find((v) => v.policy === "mhsm-separation-of-duties")!.message).toMatch(/holds both Managed HSM Crypto User \('crypto-user'\) and Crypto Officer \('crypto-officer'\)/);
+  });
+
+  it("policy config changes the verdict: minDays 7 and an advisory expiry rule", async () => {
+    const { violations } = await run("basic", { policyConfig: { "mhsm-minimum-retention": { minDays: 7 }, "mhsm-key-expiry-required": { enforcementLevel: "advisory" }, "mhsm-separation-of-duties": { enforcementLevel: "disabled" } } });
+    expect(named(violations)).toEqual(["mhsm-key-expiry-required signing", "mhsm-key-expiry-required wrapping", "mhsm-purge-protection-required payments"]);
+    expect(violations.filter((v) => v.policy === "mhsm-key-expiry-required").every((v) => v.enforcementLevel === "advisory")).toBe(true);
+  });
+
+  it("a purpose-written bad program: purgeOnDelete, weak and far-expiring keys, a disallowed curve; an omitted retention is the default 90", async () => {
+    const program = badProgram(
+      "bad-keys",
+      `const { ManagedHsm, HsmKey } = require("pulumi-managed-hsm");
+       const hsm = new ManagedHsm("hsm", { resourceGroupName: "rg", location: "westeurope", enablePurgeProtection: true, purgeOnDelete: true });
+       new HsmKey("weak", { hsmUri: hsm.hsmUri, kty: "RSA-HSM", keySize: 2048, expires: "2027-01-01T00:00:00Z", purgeOnDelete: true });
+       new HsmKey("curve", { hsmUri: hsm.hsmUri, kty: "EC-HSM", curve: "P-256K", expires: "2027-01-01T00:00:00Z" });
+       new HsmKey("forever", { hsmUri: hsm.hsmUri, kty: "EC-HSM", expires: "2035-01-01T00:00:00Z" });`,
+    );
+    const { violations } = await testProgramPolicies(program, policy.mhsmPolicies);
+    expect(named(violations)).toEqual([
+      "mhsm-key-expiry-required forever",
+      "mhsm-key-strength curve",
+      "mhsm-key-strength weak",
+      "mhsm-no-purge-on-delete hsm",
+      "mhsm-no-purge-on-delete weak",
+    ]);
+    expect(violations.find((v) => v.resource === "weak" && v.policy === "mhsm-key-strength")!.message).toBe("RSA keys must be at least 3072 bits; this one is 2048.");
+  });
+
+  it("at preview, a policy that reads an unknown value is skipped, as the engine skips it", async () => {
+    const { resources, violations } = await run("basic", { preview: true });
+    const user = resources.find((r) => r.name === "crypto-user")!;
+    expect(user.props.hsmUri).toBe("04da6b54-80e4-46f7-96ec-b56ff0331ba9");
+    expect(named(violations)).not.toContain("mhsm-separation-of-duties crypto-officer");
+    expect(named(violations)).toContain("mhsm-purge-protection-required payments");
+  });
+
+  it("users' own policies work with the same API, on programs and on one resource's inputs", async () => {
+    const ownerTag: ResourceValidationPolicy = {
+      name: "team-owner-tag",
+      description: "HSMs must carry an owner tag.",
+      enforcementLevel: "advisory",
+      validateResource: (args, report) => {
+        if (args.type === RESOURCE_TYPES.managedHsm && !(args.props.tags as Record<string, string> | undefined)?.owner) report("tags.owner is required");
+      },
+    };
+    expect(named((await run("basic")).violations.length ? (await testProgramPolicies(addProgram(repo, "basic"), [ownerTag])).violations : [])).toEqual(["team-owner-tag payments"]);
+    expect((await testProgramPolicies(addProgram(repo, "production"), [ownerTag])).violations).toEqual([]);
+    const single = await validateResourceInputs([ownerTag, ...policy.mhsmPolicies], { type: RESOURCE_TYPES.managedHsm, name: "one", props: { resourceGroupName: "rg", location: "l", enablePurgeProtection: true, tags: {} } });
+    expect(single).toEqual([{ policy: "team-owner-tag", enforcementLevel: "advisory", message: "tags.owner is required", resource: "one", type: RESOURCE_TYPES.managedHsm, urn: expect.any(String) }]);
   });
 });

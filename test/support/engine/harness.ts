@@ -30,10 +30,12 @@ export function installUserRepo(log: (line: string) => void = () => {}): UserRep
   log(`packing pulumi-managed-hsm into ${dir}`);
   const packed = JSON.parse(npm(["pack", "--json", "--ignore-scripts", "--pack-destination", dir], REPO_ROOT)) as { filename: string }[];
   const tarball = packed[0]!.filename;
-  const pulumiVersion = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "node_modules/@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;
+  const versionOf = (pkg: string) => (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
+  const pulumiVersion = versionOf("@pulumi/pulumi");
+  const policyVersion = versionOf("@pulumi/policy");
   fs.writeFileSync(
     path.join(dir, "package.json"),
-    JSON.stringify({ name: "user-iac", private: true, dependencies: { "pulumi-managed-hsm": `file:./${tarball}`, "@pulumi/pulumi": pulumiVersion } }, null, 2),
+    JSON.stringify({ name: "user-iac", private: true, dependencies: { "pulumi-managed-hsm": `file:./${tarball}`, "@pulumi/pulumi": pulumiVersion, "@pulumi/policy": policyVersion } }, null, 2),
   );
   log("installing it as a user would (npm install; better-sqlite3 compiles, about a minute)");
   npm(["install", "--prefer-offline", "--no-audit", "--no-fund"], dir);
