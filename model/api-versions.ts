@@ -23,8 +23,3 @@ export const DEFAULT_CONTROL_PLANE_API_VERSION = "2024-11-01";
 export const DEFAULT_DATA_PLANE_API_VERSION = "7.5";
 
 export type Plane = "control" | "data";
-
-export function isKnownApiVersion(plane: Plane, version: string): boolean {
-  const known: readonly string[] = plane === "control" ? CONTROL_PLANE_API_VERSIONS : DATA_PLANE_API_VERSIONS;
-  return known.includes(version);
-}

@@ -5,7 +5,7 @@ import type { Directory, Principal } from "../identity/principals";
 import type { TokenIssuer, VerifyFailure } from "../identity/tokens";
 import type { AccessService } from "../services/access-service";
 import { type RouteConfig, planeOf } from "./routing";
-import { DATA_PLANE_PREFIX, type EmulatorUrls } from "./urls";
+import type { EmulatorUrls } from "./urls";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -133,5 +133,3 @@ export function sendAccessDenied(request: FastifyRequest, reply: FastifyReply, d
   if (denied.status === 401 && planeOf(request) === "data") return reply.code(401).send();
   return send(denied.status, denied.code, denied.message, denied.status === 403 && planeOf(request) === "data" ? "AccessDenied" : undefined);
 }
-
-export { DATA_PLANE_PREFIX };
