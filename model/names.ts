@@ -36,6 +36,11 @@ export const RESOURCE_GROUP_PATTERN = /^[-\w._()]{0,89}[-\w_()]$/;
 export const SUBSCRIPTION_ID_PATTERN = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 export const LOCATION_PATTERN = /^[a-zA-Z0-9 ]{1,64}$/;
 
+/** The resource group named in an ARM resource id, such as an HSM's `id` or a deleted HSM's `mhsmId`. */
+export function resourceGroupOf(armId: string): string | undefined {
+  return /\/resourceGroups\/([^/]+)/i.exec(armId)?.[1];
+}
+
 /** Azure treats location display names and short names alike ("West Europe" is "westeurope"). */
 export function normalizeLocation(location: string): string {
   return location.replace(/\s+/g, "").toLowerCase();

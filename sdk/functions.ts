@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ManagedHsmResource, DeletedManagedHsmResource, CheckNameResult } from "../model/managed-hsm";
 import type { DeletedKeyBundle, DeletedKeyItem, KeyBundle, KeyItem, KeyOperation, KeyType, Curve } from "../model/keys";
 import { DEFAULT_PURGE_PROTECTION, SOFT_DELETE_RETENTION_DAYS } from "../model/limits";
-import { normalizeLocation } from "../model/names";
+import { normalizeLocation, resourceGroupOf } from "../model/names";
 import { findRole } from "../model/roles";
 import { ControlRbacApi, type RoleAssignment } from "../provider/api/control-rbac";
 import type { LocalRoleAssignment } from "../provider/api/local-rbac";
@@ -55,7 +55,7 @@ async function locate(ctx: ProviderContext, name: string, resourceGroupName: str
   }
   const resource = (await ctx.hsms.list(subscriptionId)).find((h) => h.name.toLowerCase() === name.toLowerCase());
   if (!resource) throw new NotFoundError(`The managed HSM '${name}' was not found in subscription '${subscriptionId}'.`);
-  return { subscriptionId, resourceGroupName: /\/resourceGroups\/([^/]+)/i.exec(resource.id)![1]!, name: resource.name, resource };
+  return { subscriptionId, resourceGroupName: resourceGroupOf(resource.id)!, name: resource.name, resource };
 }
 
 // Managed HSMs
@@ -141,7 +141,7 @@ export function recoverManagedHsm(name: string, location: string, options?: Func
   return withContext(options, async (ctx) => {
     const deleted = await ctx.hsms.getDeleted(ctx.config.subscriptionId, normalizeLocation(location), name);
     if (!deleted) throw new NotFoundError(`No deleted managed HSM named '${name}' in location '${location}'.`);
-    const resourceGroupName = /\/resourceGroups\/([^/]+)/i.exec(deleted.properties.mhsmId)![1]!;
+    const resourceGroupName = resourceGroupOf(deleted.properties.mhsmId)!;
     return ctx.hsms.recover({ subscriptionId: ctx.config.subscriptionId, resourceGroupName, name: deleted.name }, deleted.properties.location, !options?.noWait);
   });
 }
@@ -229,6 +229,20 @@ function roleId(plane: "control" | "data", role: string): string {
   return found.id;
 }
 
+interface AssignmentLike {
+  name: string;
+  properties: { principalId: string; roleDefinitionId: string; scope: string };
+}
+
+/** Whether an assignment matches a name, principal and role (a resolved role id); callers compare scopes their own way. */
+function matches(a: AssignmentLike, filter: { name?: string | undefined; principalId?: string | undefined }, role: string | undefined): boolean {
+  return (
+    (!filter.name || a.name === filter.name) &&
+    (!filter.principalId || a.properties.principalId.toLowerCase() === filter.principalId.toLowerCase()) &&
+    (!role || a.properties.roleDefinitionId.endsWith(role))
+  );
+}
+
 export function createHsmRoleAssignment(hsm: HsmTarget, args: { role: string; principalId: string; scope?: string; name?: string }, options?: FunctionOptions): Promise<LocalRoleAssignment> {
   return withContext(options, (ctx) => ctx.rbac(uriOf(ctx, hsm)).put(args.scope ?? "/", args.name ?? randomUUID(), roleId("data", args.role), args.principalId));
 }
@@ -237,7 +251,7 @@ export function listHsmRoleAssignments(hsm: HsmTarget, filter: { scope?: string;
   return withContext(options, async (ctx) => {
     const all = await ctx.rbac(uriOf(ctx, hsm)).list(filter.scope ?? "/");
     const role = filter.role ? roleId("data", filter.role) : undefined;
-    return all.filter((a) => (!filter.principalId || a.properties.principalId.toLowerCase() === filter.principalId.toLowerCase()) && (!role || a.properties.roleDefinitionId.endsWith(role)));
+    return all.filter((a) => matches(a, { principalId: filter.principalId }, role));
   });
 }
 
@@ -246,15 +260,9 @@ export function deleteHsmRoleAssignments(hsm: HsmTarget, filter: { name?: string
   return withContext(options, async (ctx) => {
     const api = ctx.rbac(uriOf(ctx, hsm));
     const role = filter.role ? roleId("data", filter.role) : undefined;
-    const matches = (await api.list(filter.scope ?? "/")).filter(
-      (a) =>
-        (!filter.name || a.name === filter.name) &&
-        (!filter.principalId || a.properties.principalId.toLowerCase() === filter.principalId.toLowerCase()) &&
-        (!role || a.properties.roleDefinitionId.endsWith(role)) &&
-        (!filter.scope || a.properties.scope === filter.scope),
-    );
-    for (const a of matches) await api.delete(a.properties.scope, a.name);
-    return matches;
+    const found = (await api.list(filter.scope ?? "/")).filter((a) => matches(a, filter, role) && (!filter.scope || a.properties.scope === filter.scope));
+    for (const a of found) await api.delete(a.properties.scope, a.name);
+    return found;
   });
 }
 
@@ -271,9 +279,9 @@ export function deleteRoleAssignments(filter: { scope?: string; principalId?: st
     const api = new ControlRbacApi(ctx.client);
     const scope = filter.scope ?? `/subscriptions/${ctx.config.subscriptionId}`;
     const role = filter.role ? roleId("control", filter.role) : undefined;
-    const matches = (await api.list(scope, filter.principalId)).filter((a) => (!filter.name || a.name === filter.name) && (!role || a.properties.roleDefinitionId.endsWith(role)) && a.properties.scope.toLowerCase() === scope.toLowerCase());
-    for (const a of matches) await api.delete(a.properties.scope, a.name);
-    return matches;
+    const found = (await api.list(scope, filter.principalId)).filter((a) => matches(a, filter, role) && a.properties.scope.toLowerCase() === scope.toLowerCase());
+    for (const a of found) await api.delete(a.properties.scope, a.name);
+    return found;
   });
 }
 

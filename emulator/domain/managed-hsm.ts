@@ -159,6 +159,12 @@ function createHsm(address: HsmAddress, body: ManagedHsmPutBody, ctx: CommandCon
   };
 }
 
+/** The live HSM at this address, or Azure's ResourceNotFound: a soft-deleted one, or one elsewhere, is not here. */
+export function requireLiveAt(holder: HsmState | undefined, address: HsmAddress): HsmState {
+  if (!holder || holder.lifecycle.state !== "active" || !sameAddress(holder, address)) throw resourceNotFound(address);
+  return holder;
+}
+
 /** PATCH: merge the given fields into a live HSM. */
 export function patchHsm(
   holder: HsmState | undefined,
@@ -166,8 +172,7 @@ export function patchHsm(
   body: ManagedHsmPatchBody,
   ctx: CommandContext,
 ): HsmState {
-  if (!holder || holder.lifecycle.state !== "active" || !sameAddress(holder, address)) throw resourceNotFound(address);
-  return applyChanges(holder, body, ctx);
+  return applyChanges(requireLiveAt(holder, address), body, ctx);
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

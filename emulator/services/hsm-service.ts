@@ -13,6 +13,7 @@ import {
   patchHsm,
   purgeHsm,
   putHsm,
+  requireLiveAt,
 } from "../domain/managed-hsm";
 import type { OperationRecord } from "../persistence/operation-store";
 import type { Store } from "../persistence/store";
@@ -100,19 +101,7 @@ export class HsmService {
 
   get(address: HsmAddress): { state: HsmState; now: number } {
     const now = this.begin();
-    const state = this.store.hsms.get(address.name);
-    if (
-      !state ||
-      state.lifecycle.state !== "active" ||
-      state.subscriptionId.toLowerCase() !== address.subscriptionId.toLowerCase() ||
-      state.resourceGroup.toLowerCase() !== address.resourceGroup.toLowerCase()
-    ) {
-      throw notFound(
-        "ResourceNotFound",
-        `The Resource 'Microsoft.KeyVault/managedHSMs/${address.name}' under resource group '${address.resourceGroup}' was not found.`,
-      );
-    }
-    return { state, now };
+    return { state: requireLiveAt(this.store.hsms.get(address.name), address), now };
   }
 
   /** The HSM behind a data-plane host, brought up to date: live and provisioned, or nothing answers. */

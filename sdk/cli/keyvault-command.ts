@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { EC_CURVES } from "../../model/limits";
 import { KEY_OPERATIONS, KEY_TYPES } from "../../model/keys";
+import { resourceGroupOf } from "../../model/names";
 import { findRole } from "../../model/roles";
 import * as fn from "../functions";
 import { type Column, outputOption, subscriptionOption } from "./output";
@@ -13,11 +14,10 @@ import { type CommonOptions, action, functionOptions } from "./run";
 
 const iso = (s: number | undefined) => (s === undefined ? undefined : new Date(s * 1000).toISOString());
 const keyName = (kid: string) => kid.split("/keys/")[1]?.split("/")[0] ?? kid;
-const rgOf = (id: string) => /\/resourceGroups\/([^/]+)/i.exec(id)?.[1];
 
 const HSM_COLUMNS: Column[] = [
   ["Name", (h) => h.name],
-  ["ResourceGroup", (h) => rgOf(h.id)],
+  ["ResourceGroup", (h) => resourceGroupOf(h.id)],
   ["Location", (h) => h.location],
   ["ProvisioningState", (h) => h.properties.provisioningState],
   ["PurgeProtection", (h) => h.properties.enablePurgeProtection],
