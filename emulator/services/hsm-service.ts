@@ -67,6 +67,11 @@ export class HsmService {
     return { state, operation, done: now >= op.readyAt, now };
   }
 
+  /** The answer for a command repeated while its operation runs: that same operation, still to poll. */
+  private inFlight(holder: HsmState, now: number): LroResult {
+    return { state: holder, operation: this.store.operations.get(holder.pending!.id)!, done: false, now };
+  }
+
   put(address: HsmAddress, body: ManagedHsmPutBody): LroResult & { kind: "created" | "updated" | "recovered" } {
     const now = this.begin();
     return this.store.transaction(() => {
@@ -94,7 +99,7 @@ export class HsmService {
       const holder = this.store.hsms.get(address.name);
       const next = deleteHsm(holder, address, this.context(now));
       if (!next) return undefined;
-      if (next === holder) return { state: holder, operation: this.store.operations.get(holder.pending!.id)!, done: false, now };
+      if (next === holder) return this.inFlight(holder, now);
       return this.commit(next, now);
     });
   }
@@ -146,7 +151,7 @@ export class HsmService {
     return this.store.transaction(() => {
       const holder = this.store.hsms.get(name);
       const next = purgeHsm(holder, subscriptionId, location, name, this.context(now));
-      if (next === holder) return { state: holder, operation: this.store.operations.get(holder.pending!.id)!, done: false, now };
+      if (next === holder) return this.inFlight(holder, now);
       return this.commit(next, now);
     });
   }

@@ -4,7 +4,8 @@ import type { EmulatorUrls } from "../urls";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-const DEFAULT_NETWORK_ACLS = { bypass: "AzureServices", defaultAction: "Allow", ipRules: [], virtualNetworkRules: [] } as const;
+/** What Azure reports for an HSM created without network rules. */
+const defaultNetworkAcls = () => ({ bypass: "AzureServices" as const, defaultAction: "Allow" as const, ipRules: [], virtualNetworkRules: [] });
 
 /** The ManagedHsm resource as ARM returns it; `provisioningState` is truthful at `now`. */
 export function presentHsm(state: HsmState, now: number, urls: EmulatorUrls): ManagedHsmResource {
@@ -27,7 +28,7 @@ export function presentHsm(state: HsmState, now: number, urls: EmulatorUrls): Ma
       provisioningState: provisioning,
       statusMessage: statusMessage(state, now),
       publicNetworkAccess: state.publicNetworkAccess,
-      networkAcls: state.networkAcls ?? { ...DEFAULT_NETWORK_ACLS, ipRules: [], virtualNetworkRules: [] },
+      networkAcls: state.networkAcls ?? defaultNetworkAcls(),
       regions: (state.regions ?? [{ name: state.location, isPrimary: true }]).map((r) => ({ ...r, provisioningState: provisioning })),
       // The emulator does not model security-domain activation: its data plane is usable at once.
       securityDomainProperties: { activationStatus: "Active", activationStatusMessage: "Your HSM has been activated and can be used for cryptographic operations." },
